@@ -1,0 +1,3 @@
+from pipecd_cp.cli import main
+
+main()

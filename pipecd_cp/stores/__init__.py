@@ -1,0 +1,1 @@
+"""Typed model stores over the document drivers (datastore, filestore, cache)."""
