@@ -1,0 +1,1 @@
+"""An example third-party pipecd-cp plugin: an in-memory file store, an admin page and a CLI command."""

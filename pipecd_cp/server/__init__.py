@@ -1,0 +1,1 @@
+"""The server process: gRPC services, HTTP (console, auth, static) and admin endpoints."""

@@ -1,0 +1,1 @@
+"""gRPC plumbing: method dispatch with auth, validation and metrics; server assembly."""

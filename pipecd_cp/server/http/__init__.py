@@ -1,0 +1,1 @@
+"""Tornado applications: the public HTTP server and the admin server."""
