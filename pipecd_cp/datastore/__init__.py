@@ -1,4 +1,5 @@
 """The datastore driver interface and the built-in SQLite driver."""
-from pipecd_cp.datastore.base import DataStore, Document, Filter, Mutator, Op, Order, Page, Query
+from pipecd_cp.datastore.base import (DataStore, Document, FieldType, Filter, KindSchema, Mutator, Op, Order, Page,
+                                      Query)
 
-__all__ = ["DataStore", "Document", "Filter", "Mutator", "Op", "Order", "Page", "Query"]
+__all__ = ["DataStore", "Document", "FieldType", "Filter", "KindSchema", "Mutator", "Op", "Order", "Page", "Query"]

@@ -7,6 +7,8 @@ drivers never see models.
 Query semantics every driver must implement (the conformance suite checks them):
 - A field path is dotted (`sync_state.status`) and names nested object keys. The path `id`
   means the document's primary key.
+- Before use, a kind's queryable fields are declared with their types (`declare`); queries
+  filter and order only on declared fields and `id`.
 - A missing field (or JSON null) compares as the zero value of the operand's type: `False`, `0`
   or `""`. PipeCD omits zero values from documents, so `disabled == False` must match a document
   with no `disabled` key.
@@ -78,6 +80,38 @@ class Query:
     orders: Sequence[Order] = ()
     limit: int = 0
     cursor: str = ""
+
+
+class FieldType(str, enum.Enum):
+    """The JSON type of a declared field."""
+
+    STRING = "string"
+    INT = "int"
+    FLOAT = "float"
+    BOOL = "bool"
+    LIST = "list"  # an array of scalars, queried with `contains`
+
+
+@dataclass(frozen=True)
+class KindSchema:
+    """A kind's queryable fields (dotted paths) with their types, and composite index hints.
+
+    Each index lists equality fields first, then order fields.
+    """
+
+    kind: str
+    fields: Mapping[str, FieldType]
+    indexes: Sequence[Sequence[Order]] = ()
+
+    def __post_init__(self) -> None:
+        check_kind(self.kind)
+        for path, typ in self.fields.items():
+            check_path(path)
+            FieldType(typ)
+        for index in self.indexes:
+            for o in index:
+                if o.field != ID_FIELD and o.field not in self.fields:
+                    raise InvalidArgument(f"index field {o.field!r} is not declared", field="indexes")
 
 
 @dataclass(slots=True)
@@ -153,11 +187,13 @@ class DataStore(abc.ABC):
     async def delete(self, kind: str, id: str) -> None:
         """Delete the document; `NotFound` when there is none."""
 
-    async def ensure_indexes(self, kind: str, indexes: Sequence[Sequence[Order]]) -> None:
-        """Declare the field combinations queries on `kind` filter and order by.
+    async def declare(self, schema: "KindSchema") -> None:
+        """State the typed fields and index hints of one kind, before it is used. Idempotent.
 
-        Each entry lists equality fields first, then order fields, like a composite index. A
-        driver may build indexes from it; the default does nothing. Idempotent.
+        Queries on a kind filter and order only on declared fields (and `id`); drivers that
+        need types use this (MySQL maps fields to typed columns, Firestore writes zero values
+        for declared fields so equality on zero matches). The default does nothing. May be
+        called concurrently by several processes.
         """
 
     async def find(self, kind: str, query: Query) -> Page:

@@ -23,17 +23,22 @@ _SQL_OPS = {Op.EQ: "=", Op.NE: "<>", Op.LT: "<", Op.LTE: "<=", Op.GT: ">", Op.GT
 
 
 class SqlDialect(abc.ABC):
-    """How one SQL backend spells documents."""
+    """How one SQL backend spells documents.
+
+    `sample` is the operand the expression is compared with (a filter or cursor value), or None
+    in ORDER BY; a dialect whose JSON is untyped text (MariaDB) uses it, or the kind's declared
+    field types, to pick a cast.
+    """
 
     placeholder: str = "?"
 
     @abc.abstractmethod
-    def field(self, kind: str, path: str) -> str:
+    def field(self, kind: str, path: str, sample: Any = None) -> str:
         """An SQL expression for the scalar at `path` (NULL when missing). Never `id`."""
 
     @abc.abstractmethod
-    def contains(self, kind: str, path: str) -> str:
-        """A boolean SQL expression, with one placeholder, true when the array at `path` holds it."""
+    def contains(self, kind: str, path: str, value: Any) -> str:
+        """A boolean SQL expression, with one placeholder, true when the array at `path` holds `value`."""
 
     @abc.abstractmethod
     def primary_key(self, kind: str) -> str:
@@ -43,8 +48,8 @@ class SqlDialect(abc.ABC):
         """The parameter to compare with the primary-key column."""
         return id
 
-    def param(self, value: Any) -> Any:
-        """A filter or cursor value as a query parameter."""
+    def param(self, kind: str, path: str, value: Any) -> Any:
+        """A filter or cursor value for `path` as a query parameter."""
         return value
 
 
@@ -64,27 +69,30 @@ class SqlQuery:
     def __init__(self, dialect: SqlDialect, plan: FindPlan) -> None:
         self.d, self.plan = dialect, plan
         self.params: list[Any] = []
-        ph = dialect.placeholder
-        self._ph = ph
+        self._ph = dialect.placeholder
 
-    def _p(self, value: Any) -> str:
-        self.params.append(self.d.param(value))
+    def _bind(self, path: str, value: Any) -> str:
+        if path == ID_FIELD:
+            self.params.append(self.d.pk_param(value))
+        else:
+            self.params.append(self.d.param(self.plan.kind, path, value))
         return self._ph
 
-    def _pk(self, value: str) -> str:
-        self.params.append(self.d.pk_param(value))
-        return self._ph
-
-    def _expr(self, path: str) -> str:
-        return self.d.primary_key(self.plan.kind) if path == ID_FIELD else self.d.field(self.plan.kind, path)
+    def _expr(self, path: str, sample: Any = None) -> str:
+        if path == ID_FIELD:
+            return self.d.primary_key(self.plan.kind)
+        return self.d.field(self.plan.kind, path, sample)
 
     def _filter(self, f: Filter) -> str:
         is_pk = f.field == ID_FIELD
-        col = self._expr(f.field)
-        bind = self._pk if is_pk else self._p
         if f.op == Op.CONTAINS:
-            self.params.append(self.d.param(f.value))
-            return self.d.contains(self.plan.kind, f.field)
+            self.params.append(self.d.param(self.plan.kind, f.field, f.value))
+            return self.d.contains(self.plan.kind, f.field, f.value)
+        sample = (f.value[0] if f.value else None) if f.op in (Op.IN, Op.NOT_IN) else f.value
+        col = self._expr(f.field, sample)
+
+        def bind(v: Any) -> str:
+            return self._bind(f.field, v)
         if f.op in (Op.IN, Op.NOT_IN):
             values = list(f.value)
             if not values:
@@ -109,15 +117,15 @@ class SqlQuery:
         plan = self.plan
         if i == len(plan.orders):
             assert plan.after_id is not None
-            return f"{self.d.primary_key(plan.kind)} {'<' if plan.id_descending else '>'} {self._pk(plan.after_id)}"
+            return f"{self.d.primary_key(plan.kind)} {'<' if plan.id_descending else '>'} {self._bind(ID_FIELD, plan.after_id)}"
         # Placeholders are positional: bind parameters in the order they appear in the text.
         order, value = plan.orders[i], plan.after[i]  # type: ignore[index]
-        col = self._expr(order.field)
+        col = self._expr(order.field, value)
         if value is None:
             if order.descending:
                 return f"({col} IS NULL AND {self._after(i + 1)})"
             return f"({col} IS NOT NULL OR ({col} IS NULL AND {self._after(i + 1)}))"
-        past, same = self._p(value), self._p(value)
+        past, same = self._bind(order.field, value), self._bind(order.field, value)
         rest = self._after(i + 1)
         if order.descending:
             return f"({col} < {past} OR {col} IS NULL OR ({col} = {same} AND {rest}))"

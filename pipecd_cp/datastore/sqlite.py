@@ -11,13 +11,13 @@ import json
 import queue
 import sqlite3
 import threading
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from pipecd_cp.datastore.base import Document, FindPlan, Mutator, Order, check_kind, check_path
+from pipecd_cp.datastore.base import Document, FindPlan, KindSchema, Mutator
 from pipecd_cp.datastore.blocking import BlockingDataStore, apply_mutator
 from pipecd_cp.datastore.sql import SqlDialect, SqlQuery
 from pipecd_cp.errors import AlreadyExists, ConfigError, Internal, NotFound, Unavailable
@@ -31,10 +31,10 @@ _BUSY_TIMEOUT_MS = 15_000
 class _Dialect(SqlDialect):
     placeholder = "?"
 
-    def field(self, kind: str, path: str) -> str:
+    def field(self, kind: str, path: str, sample: Any = None) -> str:
         return f"json_extract(doc, '$.{path}')"
 
-    def contains(self, kind: str, path: str) -> str:
+    def contains(self, kind: str, path: str, value: Any) -> str:
         return f"EXISTS (SELECT 1 FROM json_each(doc, '$.{path}') WHERE json_each.value = ?)"
 
     def primary_key(self, kind: str) -> str:
@@ -168,21 +168,19 @@ class SQLiteDataStore(BlockingDataStore):
             rows = conn.execute(sql, q.params).fetchall()
         return [(rid, json.loads(doc)) for rid, doc in rows]
 
-    # ------------------------------------------------------------------ indexes
-    async def ensure_indexes(self, kind: str, indexes: Sequence[Sequence[Order]]) -> None:
-        await self._runner.run(self._ensure_indexes_sync, check_kind(kind), indexes)
+    # ------------------------------------------------------------------ schema
+    async def declare(self, schema: KindSchema) -> None:
+        await self._runner.run(self._declare_sync, schema)
 
-    def _ensure_indexes_sync(self, kind: str, indexes: Sequence[Sequence[Order]]) -> None:
+    def _declare_sync(self, schema: KindSchema) -> None:
+        kind = schema.kind
         with self._conn() as conn:
             table = self._table(conn, kind)
-            for fields in indexes:
+            for fields in schema.indexes:
                 terms, names = [], []
                 for o in fields:
-                    check_path(o.field)
                     expr = "id" if o.field == "id" else self._dialect.field(kind, o.field)
                     terms.append(f"{expr} {'DESC' if o.descending else 'ASC'}")
                     names.append(o.field.replace(".", "_") + ("_desc" if o.descending else ""))
                 name = f"ix_{kind}_{'_'.join(names)}"[:120]
                 conn.execute(f'CREATE INDEX IF NOT EXISTS "{name}" ON {table} ({", ".join(terms)})')
-
-

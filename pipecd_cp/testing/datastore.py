@@ -6,20 +6,30 @@ import secrets
 from typing import Any
 
 import pytest
+import pytest_asyncio
 
-from pipecd_cp.datastore.base import DataStore, Filter, Op, Order, Query
+from pipecd_cp.datastore.base import DataStore, FieldType, Filter, KindSchema, Op, Order, Query
 from pipecd_cp.errors import AlreadyExists, InvalidArgument, NotFound
 
 pytestmark = pytest.mark.asyncio
+
+#: Every field the suite filters or orders on, declared as the typed stores declare theirs.
+FIELDS = {"project_id": FieldType.STRING, "kind": FieldType.INT, "name": FieldType.STRING,
+          "tags": FieldType.LIST, "sync_state.status": FieldType.INT, "updated_at": FieldType.INT,
+          "disabled": FieldType.BOOL, "group": FieldType.STRING, "odd": FieldType.BOOL,
+          "completed_at": FieldType.INT, "v": FieldType.INT, "score": FieldType.FLOAT}
+INDEXES = ([Order("project_id"), Order("updated_at", descending=True)], [Order("updated_at", descending=True)])
 
 
 class DataStoreConformance:
     """Subclass and provide an async fixture `datastore` yielding an opened driver."""
 
-    @pytest.fixture
-    def kind(self) -> str:
-        """A fresh collection per test, so a backend needs no clean-up between tests."""
-        return f"Conf{secrets.token_hex(4)}"
+    @pytest_asyncio.fixture
+    async def kind(self, datastore: DataStore) -> str:
+        """A fresh, declared collection per test, so a backend needs no clean-up between tests."""
+        name = f"Conf{secrets.token_hex(4)}"
+        await datastore.declare(KindSchema(name, FIELDS, INDEXES))
+        return name
 
     async def _seed(self, ds: DataStore, kind: str, docs: dict[str, dict[str, Any]]) -> None:
         await asyncio.gather(*(ds.create(kind, i, d) for i, d in docs.items()))
@@ -275,11 +285,19 @@ class DataStoreConformance:
                 await datastore.find(kind, Query(orders=[Order("v")], limit=1, cursor=bad))
 
     @pytest.mark.asyncio
-    async def test_index_hints_do_not_change_results(self, datastore: DataStore, kind: str, fleet: dict) -> None:
+    async def test_declaring_again_and_concurrently_is_harmless(self, datastore: DataStore, kind: str,
+                                                                fleet: dict) -> None:
         await self._seed(datastore, kind, fleet)
-        await datastore.ensure_indexes(kind, [[Order("project_id"), Order("updated_at", descending=True)],
-                                              [Order("sync_state.status"), Order("updated_at")]])
-        await datastore.ensure_indexes(kind, [[Order("project_id"), Order("updated_at", descending=True)]])
+        more = [[Order("sync_state.status"), Order("updated_at")], [Order("kind"), Order("id")]]
+        await asyncio.gather(*(datastore.declare(KindSchema(kind, FIELDS, [*INDEXES, *more])) for _ in range(4)))
         ids = await self._ids(datastore, kind, Filter("project_id", Op.EQ, "p2"),
                               orders=(Order("updated_at", descending=True),))
         assert ids == ["a3", "a4"]
+
+    @pytest.mark.asyncio
+    async def test_float_fields(self, datastore: DataStore, kind: str) -> None:
+        await self._seed(datastore, kind, {"x": {"id": "x", "score": 0.5}, "y": {"id": "y", "score": 2.25},
+                                           "z": {"id": "z"}})
+        assert await self._ids(datastore, kind, Filter("score", Op.GT, 1.0)) == ["y"]
+        assert await self._ids(datastore, kind, Filter("score", Op.LT, 1.0), orders=(Order("score"),)) == ["z", "x"]
+        assert await self._ids(datastore, kind, orders=(Order("score", descending=True),)) == ["y", "x", "z"]

@@ -78,8 +78,9 @@ async def test_updates_from_two_processes_lose_none(sqlite_store: SQLiteDataStor
 
 
 async def test_index_hints_create_expression_indexes(sqlite_store: SQLiteDataStore) -> None:
-    from pipecd_cp.datastore.base import Filter, Op, Order, Query
-    await sqlite_store.ensure_indexes("Application", [[Order("project_id"), Order("updated_at", descending=True)]])
+    from pipecd_cp.datastore.base import FieldType, Filter, KindSchema, Op, Order, Query
+    await sqlite_store.declare(KindSchema("Application", {"project_id": FieldType.STRING, "updated_at": FieldType.INT},
+                                          [[Order("project_id"), Order("updated_at", descending=True)]]))
     conn = sqlite3.connect(sqlite_store.path)
     names = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='index' AND tbl_name='Application'")]
     assert "ix_Application_project_id_updated_at_desc" in names
