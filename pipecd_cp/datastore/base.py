@@ -13,7 +13,9 @@ Query semantics every driver must implement (the conformance suite checks them):
   or `""`. PipeCD omits zero values from documents, so `disabled == False` must match a document
   with no `disabled` key.
 - `contains` is true when an array field holds the value.
-- In orders, a missing field sorts before every present value.
+- In orders, a missing field sorts below every value greater than its type's zero (positive
+  numbers, non-empty strings, `True`); its order relative to an explicit zero or a negative
+  number is unspecified (PipeCD's documents never hold explicit zeros).
 - Results are ordered by the query's orders, then by primary key (ascending unless an order on
   `id` says otherwise), so paging is stable across ties. A page's cursor is empty when the page is
   empty; passing a non-empty cursor back returns the rows after that page's last row.

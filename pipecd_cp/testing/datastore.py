@@ -261,7 +261,7 @@ class DataStoreConformance:
 
     @pytest.mark.asyncio
     async def test_paging_over_distinct_and_missing_sort_values(self, datastore: DataStore, kind: str) -> None:
-        docs = {f"d{i:03d}": {"id": f"d{i:03d}", **({"completed_at": i % 7} if i % 3 else {})} for i in range(120)}
+        docs = {f"d{i:03d}": {"id": f"d{i:03d}", **({"completed_at": 1 + i % 7} if i % 3 else {})} for i in range(120)}
         await self._seed(datastore, kind, docs)
         for desc in (False, True):
             ids = await self._page_all(datastore, kind, Query(orders=[Order("completed_at", descending=desc)], limit=11))
