@@ -9,16 +9,19 @@ Nothing in pipecd-cp is module-global; build as many hosts as you like (tests do
 """
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pluggy
 
+from pipecd_cp.auth import Auth
 from pipecd_cp.cache.base import Cache
+from pipecd_cp.cache.resilient import ResilientCache
 from pipecd_cp.concurrency import BlockingRunner
 from pipecd_cp.config.controlplane import ControlPlaneConfig
 from pipecd_cp.config.schema import RawBlock
@@ -28,6 +31,7 @@ from pipecd_cp.errors import ConfigError, PipeCDError, PluginError
 from pipecd_cp.filestore.base import FileStore
 from pipecd_cp.plugins import build_plugin_manager, call_async
 from pipecd_cp.server.metrics import Metrics
+from pipecd_cp.stores import Stores
 from pipecd_cp.validation import Validator
 
 log = logging.getLogger("pipecd_cp.host")
@@ -72,8 +76,11 @@ class Host:
         self.clock = settings.clock
         self._datastore: DataStore | None = None
         self._filestore: FileStore | None = None
-        self._cache: Cache | None = None
+        self._cache: ResilientCache | None = None
         self._opened: list[Any] = []
+        self._tasks: list[asyncio.Task[Any]] = []
+        self.stores: Stores
+        self.auth: Auth
         self.state: dict[str, Any] = {}  # typed per-plugin state lives under a plugin-chosen key
         self.started = False
 
@@ -96,7 +103,8 @@ class Host:
         return self._filestore
 
     @property
-    def cache(self) -> Cache:
+    def cache(self) -> ResilientCache:
+        """The cache as stores use it: failures degrade to misses (`.inner` is the driver)."""
         if self._cache is None:
             raise RuntimeError("the host is not started")
         return self._cache
@@ -152,15 +160,39 @@ class Host:
                 log.info("host | %s %r ready", kind.label, sel.name)
             self._datastore = drivers[DriverKind.DATASTORE][1]
             self._filestore = drivers[DriverKind.FILESTORE][1]
-            self._cache = drivers[DriverKind.CACHE][1]
+            cache_sel, cache_driver = drivers[DriverKind.CACHE]
+            self._cache = ResilientCache(cache_driver, on_result=self.metrics.cache_observer(cache_sel.name))
+            self.stores = Stores(self._datastore, self._filestore, self._cache, self.clock, self.validator,
+                                 self.config.spec.cache.effective_ttl)
+            await self.stores.declare()
+            self.auth = Auth(self)
+            for store in (self.stores.pipeds, self.stores.apikeys):
+                store.on_credentials_changed = self.auth.feed.publish
+            self.spawn(self.auth.feed.run(), "auth-change-feed")
             self.started = True
             await call_async(self.pm, "pipecd_cp_startup", swallow=False, host=self)
         except BaseException:
             await self.close()
             raise
 
+    def spawn(self, coro: Coroutine[Any, Any, Any], name: str) -> asyncio.Task[Any]:
+        """Run a background task owned by the host; it is cancelled by `close`."""
+        task = asyncio.get_running_loop().create_task(coro, name=name)
+        self._tasks.append(task)
+        task.add_done_callback(self._task_done)
+        return task
+
+    def _task_done(self, task: asyncio.Task[Any]) -> None:
+        if not task.cancelled() and task.exception() is not None:
+            log.error("host | background task %s died", task.get_name(), exc_info=task.exception())
+
     async def close(self) -> None:
         """Run the shutdown hooks, close the drivers (newest first) and stop the thread pool."""
+        for task in self._tasks:
+            task.cancel()
+        if self._tasks:
+            await asyncio.gather(*self._tasks, return_exceptions=True)
+        self._tasks.clear()
         if self.started:
             await call_async(self.pm, "pipecd_cp_shutdown", swallow=True, host=self)
         while self._opened:

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 import bcrypt
 
 from pipecd_cp.errors import AlreadyExists, ConfigError
+from pipecd_cp.proto.model import project_pb2
 
 if TYPE_CHECKING:
     from pipecd_cp.app import Host
@@ -86,16 +87,27 @@ def hash_password(password: str) -> str:
     return bcrypt.hashpw(password.encode(), bcrypt.gensalt(rounds=10)).decode()
 
 
-async def ensure_quickstart_project(host: "Host") -> str | None:
-    """Create the `quickstart` project if it is missing; return its new password, else None."""
+async def create_project(host: "Host", project_id: str, desc: str = "", username: str | None = None, *,
+                         shared_sso_name: str = "", allow_stray_as_viewer: bool = False) -> tuple[str, str]:
+    """Create a datastore project with a random static admin; return (username, password).
+
+    `AlreadyExists` when the id is taken.
+    """
+    username = username or generate_password(10).lower()
     password = generate_password()
     digest = await host.runner.run(hash_password, password)
-    now = host.now()
-    doc = {"id": QUICKSTART_PROJECT, "desc": "Created by pipecd-cp on first start",
-           "static_admin": {"username": QUICKSTART_USER, "password_hash": digest},
-           "created_at": now, "updated_at": now}
+    project = project_pb2.Project(id=project_id, desc=desc, shared_sso_name=shared_sso_name,
+                                  allow_stray_as_viewer=allow_stray_as_viewer,
+                                  static_admin=project_pb2.ProjectStaticUser(username=username, password_hash=digest))
+    await host.stores.projects.add(project)
+    return username, password
+
+
+async def ensure_quickstart_project(host: "Host") -> str | None:
+    """Create the `quickstart` project if it is missing; return its new password, else None."""
     try:
-        await host.datastore.create("Project", QUICKSTART_PROJECT, doc)
+        _, password = await create_project(host, QUICKSTART_PROJECT, "Created by pipecd-cp on first start",
+                                           QUICKSTART_USER)
     except AlreadyExists:
         return None
     return password

@@ -28,6 +28,7 @@ log = logging.getLogger("pipecd_cp.plugins")
 #: Built-in hook plugins: they travel the same path as third-party ones.
 DEFAULT_PLUGINS: tuple[str, ...] = (
     "pipecd_cp.server.admin",
+    "pipecd_cp.server.services",
 )
 
 

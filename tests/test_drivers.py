@@ -23,10 +23,17 @@ def test_builtins_are_registered_under_their_groups() -> None:
 
 def test_unknown_backend_names_kind_choices_and_package() -> None:
     with pytest.raises(PluginError) as err:
-        load_driver_class(DriverKind.DATASTORE, "mysql")
+        load_driver_class(DriverKind.DATASTORE, "cassandra")
     msg = str(err.value)
-    assert "unknown datastore 'mysql'" in msg and "installed: " in msg and "sqlite" in msg
-    assert "pip install pipecd-cp-mysql" in msg and "\n" not in msg
+    assert "unknown datastore 'cassandra'" in msg and "installed: " in msg and "sqlite" in msg
+    assert "pip install pipecd-cp-cassandra" in msg and "\n" not in msg
+
+
+def test_the_hint_names_our_own_packages(monkeypatch) -> None:
+    from pipecd_cp import drivers
+    monkeypatch.setattr(drivers, "installed", lambda group: [])
+    with pytest.raises(PluginError, match="pip install pipecd-cp-mysql$"):
+        load_driver_class(DriverKind.DATASTORE, "mysql")
 
 
 def test_did_you_mean() -> None:

@@ -36,6 +36,13 @@ class Metrics:
                                      http_labels, registry=self.registry)
         self.http_ms = Histogram("http_request_duration_milliseconds", "HTTP request latency in milliseconds.",
                                  http_labels, buckets=HTTP_BUCKETS_MS, registry=self.registry)
+        self.deployments_created = Counter("grpcapi_create_deployment_total", "Deployments created by pipeds.",
+                                           c + ("project",), registry=self.registry)
+        self.cache_ops = Counter("cache_operation_total", "Cache operations by outcome (hit, miss, error, skipped).",
+                                 c + ("source", "op", "outcome"), registry=self.registry)
+        self.auth_events = Counter("pipecd_cp_auth_events_total",
+                                   "Credential checks: bcrypt runs, state loads, cached rejections, throttled keys.",
+                                   c + ("verifier", "event"), registry=self.registry)
         self._rpc_children: dict[tuple[str, str], tuple[object, object]] = {}
 
     def rpc(self, service: str, method: str) -> "RpcMetrics":
@@ -47,6 +54,18 @@ class Metrics:
             child = (self.grpc_started.labels(*labels), self.grpc_seconds.labels(*labels))
             self._rpc_children[key] = child
         return RpcMetrics(self, service, method, child[0], child[1])
+
+    def deployment_created(self, project: str) -> None:
+        self.deployments_created.labels(self.component, project).inc()
+
+    def cache_observer(self, source: str):  # noqa: ANN201 - a (op, outcome) callback
+        """A callback for `ResilientCache` counting its outcomes under `source` (the driver name)."""
+        def observe(op: str, outcome: str) -> None:
+            self.cache_ops.labels(self.component, source, op, outcome).inc()
+        return observe
+
+    def auth_observer(self, verifier: str, event: str) -> None:
+        self.auth_events.labels(self.component, verifier, event).inc()
 
     def observe_http(self, method: str, path: str, code: int, seconds: float) -> None:
         labels = (self.component, str(code), method, path)
