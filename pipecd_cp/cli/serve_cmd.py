@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 from pathlib import Path
 from typing import Annotated, Optional
@@ -75,6 +76,10 @@ async def _serve(flags: HostFlags, options: ServeOptions, insecure_cookie: bool)
     host = flags.build()
     host.state["insecure_cookie"] = insecure_cookie
     await host.start()
+    # Everything allocated at start-up lives as long as the process: keep it out of the GC's
+    # scans, and collect the young generation less often (fewer pauses on the request path).
+    gc.freeze()
+    gc.set_threshold(50_000, 20, 20)
     try:
         if host.embedded:
             password = await ensure_quickstart_project(host)
