@@ -13,14 +13,13 @@ import asyncio
 import logging
 import time
 from collections.abc import Callable, Coroutine
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pluggy
 
 from pipecd_cp.auth import Auth
-from pipecd_cp.cache.base import Cache
 from pipecd_cp.cache.resilient import ResilientCache
 from pipecd_cp.concurrency import BlockingRunner
 from pipecd_cp.config.controlplane import ControlPlaneConfig

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import argparse
 import filecmp
-import os
 import pathlib
 import re
 import shutil

@@ -94,7 +94,7 @@ class ModelStore(Generic[M]):
     async def get_owned(self, id: str, owner: Owner) -> M:
         """The entity if `owner` may see it (see `Owner`)."""
         entity = await self.get(id)
-        owner.check(self.kind, id, getattr(entity, "project_id"), getattr(entity, "piped_id", None) or None)
+        owner.check(self.kind, id, entity.project_id, getattr(entity, "piped_id", None) or None)
         return entity
 
     async def find(self, filters: Sequence[Filter] = (), orders: Sequence[Order] = (), limit: int = 0,
@@ -143,16 +143,16 @@ class ModelStore(Generic[M]):
 
     # ------------------------------------------------------------------ writes
     def _stamp(self, entity: Message, now: int) -> None:
-        if hasattr(entity, "created_at") and not getattr(entity, "created_at"):
-            setattr(entity, "created_at", now)
-        if hasattr(entity, "updated_at") and not getattr(entity, "updated_at"):
-            setattr(entity, "updated_at", now)
+        if hasattr(entity, "created_at") and not entity.created_at:
+            entity.created_at = now
+        if hasattr(entity, "updated_at") and not entity.updated_at:
+            entity.updated_at = now
 
     async def add(self, entity: M) -> M:
         """Stamp, validate and create; `AlreadyExists` when the id is taken."""
         self._stamp(entity, self.now())
         self.validator.validate(entity)
-        await self.ds.create(self.kind, getattr(entity, "id"), to_document(entity))
+        await self.ds.create(self.kind, entity.id, to_document(entity))
         return entity
 
     async def update(self, id: str, change: Callable[[M], None], *, touch: bool = True) -> M:
@@ -168,7 +168,7 @@ class ModelStore(Generic[M]):
             entity = self.decode(doc)
             change(entity)
             if touch and hasattr(entity, "updated_at"):
-                setattr(entity, "updated_at", now)
+                entity.updated_at = now
             self.validator.validate(entity)
             result[:] = [entity]
             return to_document(entity)
@@ -178,7 +178,7 @@ class ModelStore(Generic[M]):
     async def update_owned(self, id: str, owner: Owner, change: Callable[[M], None], *, touch: bool = True) -> M:
         """`update`, after checking inside the same transaction that `owner` may touch it."""
         def guarded(entity: M) -> None:
-            owner.check(self.kind, id, getattr(entity, "project_id"), getattr(entity, "piped_id", None) or None)
+            owner.check(self.kind, id, entity.project_id, getattr(entity, "piped_id", None) or None)
             change(entity)
         return await self.update(id, guarded, touch=touch)
 

@@ -165,7 +165,7 @@ def test_sigterm_drains_in_flight_calls_and_exits_zero(serve, tmp_path: Path) ->
     assert p.proc is not None
     p.proc.send_signal(15)
     time.sleep(0.3)
-    with pytest.raises(Exception):
+    with pytest.raises(grpc.RpcError):
         _health(p.addr("piped"))  # no longer accepting
     for t in threads:
         t.join(15)
