@@ -4,7 +4,7 @@ from __future__ import annotations
 import abc
 
 from pipecd_cp.concurrency import BlockingRunner
-from pipecd_cp.datastore.base import DataStore, Document, FindPlan, Mutator, check_id, check_kind
+from pipecd_cp.datastore.base import DataStore, Document, FindPlan, KindSchema, Mutator, check_id, check_kind
 from pipecd_cp.errors import InvalidArgument
 
 
@@ -38,6 +38,12 @@ class BlockingDataStore(DataStore):
 
     async def _find(self, plan: FindPlan) -> list[tuple[str, Document]]:
         return await self._runner.run(self._find_sync, plan)
+
+    async def declare(self, schema: KindSchema) -> None:
+        await self._runner.run(self._declare_sync, schema)
+
+    def _declare_sync(self, schema: KindSchema) -> None:
+        """Create what the kind's declared fields and indexes need (default: nothing)."""
 
     def _open_sync(self) -> None:
         """Connect and create the layout (default: nothing)."""

@@ -169,9 +169,6 @@ class SQLiteDataStore(BlockingDataStore):
         return [(rid, json.loads(doc)) for rid, doc in rows]
 
     # ------------------------------------------------------------------ schema
-    async def declare(self, schema: KindSchema) -> None:
-        await self._runner.run(self._declare_sync, schema)
-
     def _declare_sync(self, schema: KindSchema) -> None:
         kind = schema.kind
         with self._conn() as conn:
