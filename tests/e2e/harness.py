@@ -27,6 +27,10 @@ class Backend:
     config: str = ""
     args: tuple[str, ...] = ()
     env: dict[str, str] | None = None
+    #: `--cache-address` (PipeCD's way of choosing Redis).
+    cache_address: str | None = None
+    #: The cache outlives a server restart (Redis), so what only the cache holds survives it.
+    shared_cache: bool = False
     #: Writes setup files (keys, credentials) into the data folder and returns extra spec text.
     prepare: Callable[[Path], str] | None = None
 
@@ -58,6 +62,8 @@ class ControlPlane:
         out = ["--data-dir", str(self.data_dir)]
         if self.config_file:
             out += ["--config-file", str(self.config_file)]
+        if self.backend.cache_address:
+            out += ["--cache-address", self.backend.cache_address]
         return out + list(self.backend.args)
 
     def start(self, *extra: str) -> "ControlPlane":
@@ -123,7 +129,7 @@ class ControlPlane:
     @contextlib.asynccontextmanager
     async def host(self) -> AsyncIterator[Host]:
         """An in-process host on the same stores (to look at what the server wrote)."""
-        host = HostFlags(self.config_file, self.data_dir, None, None, component="test").build()
+        host = HostFlags(self.config_file, self.data_dir, self.backend.cache_address, None, component="test").build()
         await host.start()
         try:
             yield host

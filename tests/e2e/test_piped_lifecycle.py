@@ -11,6 +11,7 @@ import asyncio
 import base64
 import json
 import time
+import uuid
 
 import grpc
 import pytest
@@ -61,6 +62,7 @@ def _blocks(first: int, n: int, text: str = "line") -> list[logblock_pb2.LogBloc
 
 
 def test_a_piped_lifecycle_with_a_restart_in_the_middle(cp: ControlPlane) -> None:
+    run = uuid.uuid4().hex[:8]  # ids unique per run: backends may share one Redis
     piped_id, piped_key = cp.register_piped("lifecycle")
     api_key = cp.api_key("READ_WRITE", name="lifecycle-api")
     private = rsa.generate_private_key(public_exponent=65537, key_size=2048)
@@ -104,7 +106,7 @@ def test_a_piped_lifecycle_with_a_restart_in_the_middle(cp: ControlPlane) -> Non
     assert [a.id for a in listed] == [app_id]
 
     # -- a deployment: created, planned, running with stage logs
-    dep_id = "dep-1"
+    dep_id = f"dep-{run}"
     piped.CreateDeployment(pb.CreateDeploymentRequest(deployment=_deployment(app, piped_id, dep_id)))
     ref = application_pb2.ApplicationDeploymentReference(
         deployment_id=dep_id, trigger=dpb.DeploymentTrigger(commit=dpb.Commit(hash="abc123", message="m", author="a",
@@ -243,7 +245,7 @@ def test_a_piped_lifecycle_with_a_restart_in_the_middle(cp: ControlPlane) -> Non
     assert decrypt(private_pem, sealed) == b"s3cr3t"
 
     # -- a deployment chain: dep-1 is block 0, the "api" application block 1
-    chained = _deployment(app, piped_id, "dep-chain-0")
+    chained = _deployment(app, piped_id, f"dep-chain-0-{run}")
     piped.CreateDeploymentChain(pb.CreateDeploymentChainRequest(
         first_deployment=chained, matchers=[pb.CreateDeploymentChainRequest.ApplicationMatcher(name="api")]))
     chain_cmds = [c for c in piped.ListUnhandledCommands(pb.ListUnhandledCommandsRequest()).commands
@@ -251,25 +253,25 @@ def test_a_piped_lifecycle_with_a_restart_in_the_middle(cp: ControlPlane) -> Non
     assert [c.application_id for c in chain_cmds] == [app2_id]
     chain_id = chain_cmds[0].chain_sync_application.deployment_chain_id
     assert chain_cmds[0].chain_sync_application.block_index == 1
-    first = piped.GetDeployment(pb.GetDeploymentRequest(id="dep-chain-0")).deployment
+    first = piped.GetDeployment(pb.GetDeploymentRequest(id=f"dep-chain-0-{run}")).deployment
     assert first.deployment_chain_id == chain_id
     plan0 = piped.InChainDeploymentPlannable(pb.InChainDeploymentPlannableRequest(
-        deployment_id="dep-chain-0", deployment_chain_id=chain_id, deployment_chain_block_index=0))
+        deployment_id=f"dep-chain-0-{run}", deployment_chain_id=chain_id, deployment_chain_block_index=0))
     assert plan0.plannable and not plan0.cancel
-    second = _deployment(apps[app2_id], piped_id, "dep-chain-1")
+    second = _deployment(apps[app2_id], piped_id, f"dep-chain-1-{run}")
     second.deployment_chain_id, second.deployment_chain_block_index = chain_id, 1
     piped.CreateDeployment(pb.CreateDeploymentRequest(deployment=second))
     plan1 = piped.InChainDeploymentPlannable(pb.InChainDeploymentPlannableRequest(
-        deployment_id="dep-chain-1", deployment_chain_id=chain_id, deployment_chain_block_index=1))
+        deployment_id=f"dep-chain-1-{run}", deployment_chain_id=chain_id, deployment_chain_block_index=1))
     assert not plan1.plannable and not plan1.cancel, "block 0 is not done yet"
     piped.ReportDeploymentCompleted(pb.ReportDeploymentCompletedRequest(
-        deployment_id="dep-chain-0", status=dpb.DEPLOYMENT_SUCCESS, completed_at=_now(),
+        deployment_id=f"dep-chain-0-{run}", status=dpb.DEPLOYMENT_SUCCESS, completed_at=_now(),
         deployment_chain_id=chain_id, deployment_chain_block_index=0))
     plan1 = piped.InChainDeploymentPlannable(pb.InChainDeploymentPlannableRequest(
-        deployment_id="dep-chain-1", deployment_chain_id=chain_id, deployment_chain_block_index=1))
+        deployment_id=f"dep-chain-1-{run}", deployment_chain_id=chain_id, deployment_chain_block_index=1))
     assert plan1.plannable
     piped.ReportDeploymentCompleted(pb.ReportDeploymentCompletedRequest(
-        deployment_id="dep-chain-1", status=dpb.DEPLOYMENT_SUCCESS, completed_at=_now(),
+        deployment_id=f"dep-chain-1-{run}", status=dpb.DEPLOYMENT_SUCCESS, completed_at=_now(),
         deployment_chain_id=chain_id, deployment_chain_block_index=1))
 
     async def chain() -> cpb.DeploymentChain:
@@ -279,12 +281,17 @@ def test_a_piped_lifecycle_with_a_restart_in_the_middle(cp: ControlPlane) -> Non
     assert [b.status for b in c.blocks] == [cpb.DEPLOYMENT_BLOCK_SUCCESS, cpb.DEPLOYMENT_BLOCK_SUCCESS]
     assert c.status == cpb.DEPLOYMENT_CHAIN_SUCCESS and c.completed_at > 0
 
-    # -- a plan preview through commands and command output (the piped must look online: a
-    #    restart emptied the in-memory cache, and a piped reports its stats every minute)
-    offline = api.GetPlanPreviewResults(apb.GetPlanPreviewResultsRequest(commands=api.RequestPlanPreview(
-        apb.RequestPlanPreviewRequest(repo_remote_url=REMOTE, head_branch="x", head_commit="y",
-                                      base_branch="main")).commands)).results
-    assert offline[0].error == "Maybe Piped is offline currently."
+    # -- a plan preview through commands and command output. The piped must look online: an
+    #    in-memory cache lost its stats in the restart (a piped reports them every minute); a
+    #    shared cache kept them.
+    probe = apb.GetPlanPreviewResultsRequest(commands=api.RequestPlanPreview(apb.RequestPlanPreviewRequest(
+        repo_remote_url=REMOTE, head_branch="x", head_commit="y", base_branch="main")).commands)
+    if cp.backend.shared_cache:
+        with pytest.raises(grpc.RpcError) as err:
+            api.GetPlanPreviewResults(probe)
+        assert err.value.code() == grpc.StatusCode.NOT_FOUND
+    else:
+        assert api.GetPlanPreviewResults(probe).results[0].error == "Maybe Piped is offline currently."
     for c in piped.ListUnhandledCommands(pb.ListUnhandledCommandsRequest()).commands:
         if c.type == command_pb2.Command.BUILD_PLAN_PREVIEW:
             piped.ReportCommandHandled(pb.ReportCommandHandledRequest(
@@ -341,7 +348,7 @@ def test_a_piped_lifecycle_with_a_restart_in_the_middle(cp: ControlPlane) -> Non
     assert app.most_recently_successful_deployment.deployment_id == dep_id
     assert dep_id not in [d.id for d in piped.ListNotCompletedDeployments(pb.ListNotCompletedDeploymentsRequest()).deployments]
     done = api.ListDeployments(apb.ListDeploymentsRequest(statuses=["DEPLOYMENT_SUCCESS"])).deployments
-    assert {d.id for d in done} == {dep_id, "dep-chain-0", "dep-chain-1"}
+    assert {d.id for d in done} == {dep_id, f"dep-chain-0-{run}", f"dep-chain-1-{run}"}
 
     # -- the app is disabled and deleted through the API; the piped stops seeing it
     api.DisableApplication(apb.DisableApplicationRequest(application_id=app2_id))
