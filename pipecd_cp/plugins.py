@@ -29,6 +29,7 @@ log = logging.getLogger("pipecd_cp.plugins")
 DEFAULT_PLUGINS: tuple[str, ...] = (
     "pipecd_cp.server.admin",
     "pipecd_cp.server.services",
+    "pipecd_cp.server.web",
 )
 
 

@@ -1,6 +1,7 @@
-"""Credentials: piped tokens, API keys, and the verifiers that check them cheaply.
+"""Credentials: piped tokens, API keys, web sessions, and the verifiers that check them cheaply.
 
-`Auth` holds one host's verifiers and the change feed that revokes cached credentials.
+`Auth` holds one host's verifiers (pipeds, API keys, web users) and the change feed that revokes
+cached credentials.
 """
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from typing import TYPE_CHECKING
 from pipecd_cp.auth.changes import ChangeFeed
 from pipecd_cp.auth.credentials import parse_api_key, parse_piped_token
 from pipecd_cp.auth.verifiers import APIKeyPrincipal, APIKeyVerifier, PipedPrincipal, PipedVerifier
+from pipecd_cp.auth.web import WebVerifier
 from pipecd_cp.errors import NotFound, PermissionDenied
 
 if TYPE_CHECKING:
@@ -33,11 +35,13 @@ class Auth:
         self.host = host
         raw_cache = host.cache.inner
         self.feed = ChangeFeed(raw_cache, host.clock)
-        seal = host.settings.encryption_key or secrets.token_bytes(32)
-        common = dict(runner=host.runner, feed=self.feed, shared=raw_cache, seal_key=seal,
+        #: The encryption key (a random one when the host has none: sessions then end with the process).
+        self.key = host.settings.encryption_key or secrets.token_bytes(64)
+        common = dict(runner=host.runner, feed=self.feed, shared=raw_cache, seal_key=self.key,
                       observe=host.metrics.auth_observer)
         self.pipeds = PipedVerifier(host.stores.pipeds.get, self._project_exists, **common)
         self.apikeys = APIKeyVerifier(host.stores.apikeys.get, **common)
+        self.web = WebVerifier(host, self.key, self.feed)
         self._last_used: dict[str, float] = {}
 
     async def _project_exists(self, project_id: str) -> bool:

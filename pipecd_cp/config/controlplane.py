@@ -10,10 +10,11 @@
       cache: {ttl: 5m}                             # pipecd-cp adds type and config
       insightCollector: {...}
       projects: [...]
+      web: {corsAllowedOrigins: [...]}             # pipecd-cp's own (pipecd_cp.config.web)
       sharedSSOConfigs: [...]
 
 Differences from PipeCD, all additive: the `SQLITE`, `LOCAL` and `MEMORY` types, `spec.cache.type`
-and `spec.cache.config`, and an absent datastore or filestore meaning the embedded default
+and `spec.cache.config`, the `spec.web` block, and an absent datastore or filestore meaning the embedded default
 instead of a start-up failure.
 """
 from __future__ import annotations
@@ -27,6 +28,7 @@ from google.protobuf import json_format
 
 from pipecd_cp.config.schema import Decoding, RawBlock, Seconds, lenient, mapping_keys, setting
 from pipecd_cp.config.source import line_of, read_yaml
+from pipecd_cp.config.web import WebBlock
 from pipecd_cp.errors import ConfigError
 from pipecd_cp.proto.model import project_pb2
 
@@ -158,6 +160,7 @@ class ControlPlaneSpec:
     projects: list[ConfigProject] = setting(default_factory=list)
     shared_sso_configs: list[SharedSSOConfig] = setting(default_factory=list, key="sharedSSOConfigs",
                                                         decode=_decode_shared_sso)
+    web: WebBlock = setting(default_factory=WebBlock)
 
     def check(self) -> None:
         ids = [p.id for p in self.projects]

@@ -10,12 +10,18 @@ from __future__ import annotations
 import base64
 import os
 import struct
+from typing import TYPE_CHECKING
 
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from pipecd_cp.errors import FailedPrecondition
+
+if TYPE_CHECKING:
+    from pipecd_cp.concurrency import BlockingRunner
+    from pipecd_cp.stores import Stores
+    from pipecd_cp.stores.model import Owner
 
 _OAEP = padding.OAEP(mgf=padding.MGF1(algorithm=hashes.SHA256()), algorithm=hashes.SHA256(), label=None)
 
@@ -45,3 +51,17 @@ def decrypt(private_key_pem: bytes, ciphertext: str) -> bytes:
     key = serialization.load_pem_private_key(private_key_pem, password=None)
     aes_key = key.decrypt(raw[2:2 + n], _OAEP)  # type: ignore[union-attr]
     return AESGCM(aes_key).decrypt(b"\x00" * 12, raw[2 + n:], None)
+
+
+async def seal_for_piped(stores: "Stores", runner: "BlockingRunner", owner: "Owner", piped_id: str,
+                         plaintext: str, base64_encoding: bool = False) -> str:
+    """Encrypt `plaintext` for a piped of the owner's project with its KEY_PAIR public key.
+
+    `NotFound` for another project's piped; `FailedPrecondition` when the piped has no KEY_PAIR
+    secret encryption (or a bad key). RSA runs on the host's thread pool.
+    """
+    piped = await stores.pipeds.get_owned(piped_id, owner)
+    enc = piped.secret_encryption
+    if enc.type != "KEY_PAIR" or not enc.public_key:
+        raise FailedPrecondition(f"piped {piped.id!r} has no KEY_PAIR secret encryption configured")
+    return await runner.run(encrypt, enc.public_key, plaintext, base64_encoding)

@@ -16,6 +16,7 @@ from pipecd_cp.stores.commands import CommandStore
 from pipecd_cp.stores.deployments import DeploymentStore
 from pipecd_cp.stores.events import EventStore
 from pipecd_cp.stores.hashes import CacheHashes
+from pipecd_cp.stores.insights import InsightStore
 from pipecd_cp.stores.livestate import LiveStateStore
 from pipecd_cp.stores.model import ModelStore
 from pipecd_cp.stores.objects import FileObjects
@@ -43,6 +44,7 @@ class Stores:
         self.stage_logs = StageLogStore(fs, cache, cache_ttl)
         self.live_states = LiveStateStore(fs, cache, cache_ttl)
         self.objects = FileObjects(fs)
+        self.insights = InsightStore(fs, cache)
         self.hashes = CacheHashes(cache)
         self._ds = ds
 

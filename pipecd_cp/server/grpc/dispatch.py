@@ -89,6 +89,16 @@ class UnaryService(grpc.GenericRpcHandler):
     def service(self, handler_call_details: grpc.HandlerCallDetails) -> grpc.RpcMethodHandler | None:
         return self._handlers.get(handler_call_details.method)
 
+    def behavior(self, path: str) -> Callable[[bytes, Any], Awaitable[bytes]] | None:
+        """The behaviour serving `path` (`/pkg.Service/Method`, legacy names too), or None.
+
+        Other transports (the gRPC-Web bridge) call it with the raw request bytes and an object
+        offering the `grpc.aio.ServicerContext` methods used here (`invocation_metadata`,
+        `peer`, `abort`, `code`), so every call runs this one dispatch path.
+        """
+        handler = self._handlers.get(path)
+        return handler.unary_unary if handler is not None else None
+
     def _behavior(self, name: str, request_cls: type[Message], fn: Implementation) -> Callable[..., Awaitable[bytes]]:
         metrics = self._metrics.rpc(self.full_name, name)
         validator, authenticate = self._validator, self._authenticate

@@ -12,7 +12,7 @@ from pipecd_cp.domain import applications as apps_domain
 from pipecd_cp.domain import events as events_domain
 from pipecd_cp.domain import planpreview, sealed
 from pipecd_cp.domain.pipeds import register_piped
-from pipecd_cp.errors import FailedPrecondition, InvalidArgument, NotFound
+from pipecd_cp.errors import InvalidArgument, NotFound
 from pipecd_cp.proto.grpc.service.apiservice import service_pb2 as pb
 from pipecd_cp.proto.model import common_pb2, deployment_pb2
 from pipecd_cp.server.grpc.dispatch import CallContext
@@ -210,10 +210,8 @@ class API:
 
     # ------------------------------------------------------------------ secrets
     async def Encrypt(self, req: pb.EncryptRequest, ctx: CallContext) -> pb.EncryptResponse:
-        piped = await self.stores.pipeds.get_owned(req.piped_id, _owner(ctx))  # PipeCD checks no project here
-        enc = piped.secret_encryption
-        if enc.type != "KEY_PAIR" or not enc.public_key:
-            raise FailedPrecondition(f"piped {piped.id!r} has no KEY_PAIR secret encryption configured")
-        ciphertext = await self.host.runner.run(sealed.encrypt, enc.public_key, req.plaintext, req.base64_encoding)
+        # PipeCD checks no project here; another project's piped is NOT_FOUND.
+        ciphertext = await sealed.seal_for_piped(self.stores, self.host.runner, _owner(ctx), req.piped_id,
+                                                 req.plaintext, req.base64_encoding)
         return pb.EncryptResponse(ciphertext=ciphertext)
 
