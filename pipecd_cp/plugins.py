@@ -30,6 +30,7 @@ DEFAULT_PLUGINS: tuple[str, ...] = (
     "pipecd_cp.server.admin",
     "pipecd_cp.server.services",
     "pipecd_cp.server.web",
+    "pipecd_cp.ops.ownerpage",
 )
 
 

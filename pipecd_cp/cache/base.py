@@ -22,6 +22,9 @@ class Cache(abc.ABC):
 
     #: The word users write in config (`spec.cache.type`, lower-cased); the entry-point name.
     name: ClassVar[str] = ""
+    #: True when every process with the same settings sees the same data (a cache server); False
+    #: for a cache private to one process. Ops leases fall back to the datastore when False.
+    shared: ClassVar[bool] = True
 
     @classmethod
     @abc.abstractmethod

@@ -32,6 +32,7 @@ class MemoryCache(Cache):
     """An LRU map with per-key expiry; see the module docstring."""
 
     name = "memory"
+    shared = False  # one process only
 
     def __init__(self, max_entries: int = 100_000, max_bytes: int = 256 << 20,
                  clock: Callable[[], float] = time.monotonic) -> None:

@@ -13,19 +13,20 @@ from pipecd_cp.plugins import build_plugin_manager, collect
 
 def build_app(pm: object) -> typer.Typer:
     """The typer application: built-in commands plus every plugin's `register_cli_commands`."""
-    from pipecd_cp.cli import admin_cmds, config_cmd, plugins_cmd, serve_cmd, version_cmd
+    from pipecd_cp.cli import admin_cmds, config_cmd, ops_cmd, plugins_cmd, serve_cmd, version_cmd
 
     app = typer.Typer(name="pipecd-cp", help="A Python control plane for PipeCD.", no_args_is_help=True,
                       add_completion=False, pretty_exceptions_enable=False,
                       context_settings={"help_option_names": ["-h", "--help"]})
     app.command("serve")(serve_cmd.serve)
+    app.add_typer(ops_cmd.app, name="ops")
     app.add_typer(plugins_cmd.app, name="plugins")
     app.add_typer(config_cmd.app, name="config")
     app.command("version")(version_cmd.version)
     app.add_typer(admin_cmds.project_app, name="project")
     app.add_typer(admin_cmds.piped_app, name="piped")
     app.add_typer(admin_cmds.apikey_app, name="apikey")
-    builtin = {"serve", "plugins", "config", "version", "project", "piped", "apikey"}
+    builtin = {"serve", "ops", "plugins", "config", "version", "project", "piped", "apikey"}
     for cmd in merge("CLI command", collect(pm, "register_cli_commands")):  # type: ignore[arg-type]
         if cmd.name in builtin:
             raise PipeCDError(f"a plugin registers the CLI command {cmd.name!r}, which is built in")

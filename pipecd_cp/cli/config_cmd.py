@@ -10,6 +10,7 @@ import typer
 from pipecd_cp.app import Host, HostSettings
 from pipecd_cp.bootstrap import default_data_dir
 from pipecd_cp.config.controlplane import load_config
+from pipecd_cp.ops.registry import resolve_all
 from pipecd_cp.plugins import build_plugin_manager
 
 app = typer.Typer(help="Work with control-plane config files.", no_args_is_help=True)
@@ -18,7 +19,8 @@ app = typer.Typer(help="Work with control-plane config files.", no_args_is_help=
 @app.command("check")
 def check(file: Annotated[Path, typer.Argument(help="The control-plane YAML file.", dir_okay=False)],
           cache_address: Annotated[str | None, typer.Option("--cache-address")] = None) -> None:
-    """Parse FILE and each backend's config block (without connecting); exit 1 on the first problem."""
+    """Parse FILE, each backend's config block and the ops tasks' settings (without connecting);
+    exit 1 on the first problem."""
     config = load_config(file)
     host = Host(config, HostSettings(data_dir=default_data_dir(), cache_address=cache_address),
                 build_plugin_manager())
@@ -27,6 +29,7 @@ def check(file: Annotated[Path, typer.Argument(help="The control-plane YAML file
         for sel in host.selected_drivers():
             host._build_driver(sel)
             chosen.append(f"{sel.kind.label} {sel.name}")
+        resolve_all(host, applicability=False)  # spec.ops.tasks: names and each task's options
     finally:
         asyncio.run(_close(host))
     for warning in config.warnings:

@@ -10,12 +10,14 @@
       cache: {ttl: 5m}                             # pipecd-cp adds type and config
       insightCollector: {...}
       projects: [...]
+      ops: {leaseTtl: 60s, tasks: {...}}           # pipecd-cp's own (pipecd_cp.config.ops)
       web: {corsAllowedOrigins: [...]}             # pipecd-cp's own (pipecd_cp.config.web)
       sharedSSOConfigs: [...]
 
 Differences from PipeCD, all additive: the `SQLITE`, `LOCAL` and `MEMORY` types, `spec.cache.type`
-and `spec.cache.config`, the `spec.web` block, and an absent datastore or filestore meaning the embedded default
-instead of a start-up failure.
+and `spec.cache.config`, the `spec.ops` and `spec.web` blocks, an absent datastore or filestore
+meaning the embedded default instead of a start-up failure, and cron schedules checked when the
+file is read.
 """
 from __future__ import annotations
 
@@ -26,6 +28,7 @@ from pathlib import Path
 import yaml
 from google.protobuf import json_format
 
+from pipecd_cp.config.ops import OpsBlock, check_cron_field
 from pipecd_cp.config.schema import Decoding, RawBlock, Seconds, lenient, mapping_keys, setting
 from pipecd_cp.config.source import line_of, read_yaml
 from pipecd_cp.config.web import WebBlock
@@ -71,6 +74,12 @@ class InsightJob:
     enabled: bool = True
     schedule: str = ""
     chunk_max_count: int = 1000
+
+    def check(self) -> None:
+        if self.schedule:
+            check_cron_field(self.schedule)
+        if self.chunk_max_count < 1:
+            raise ConfigError("must be at least 1", field="chunkMaxCount")
 
 
 def _application_job() -> InsightJob:
@@ -160,6 +169,7 @@ class ControlPlaneSpec:
     projects: list[ConfigProject] = setting(default_factory=list)
     shared_sso_configs: list[SharedSSOConfig] = setting(default_factory=list, key="sharedSSOConfigs",
                                                         decode=_decode_shared_sso)
+    ops: OpsBlock = setting(default_factory=OpsBlock)
     web: WebBlock = setting(default_factory=WebBlock)
 
     def check(self) -> None:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import html
+import inspect
 
 from pipecd_cp import __version__
 from pipecd_cp.contributions import HttpRoute
@@ -24,11 +25,16 @@ class VersionHandler(PlainHandler):
 
 
 class MetricsHandler(PlainHandler):
-    def get(self) -> None:
+    """The host's registry, then each `pipecd_metrics_extra` callable's text (awaited when async)."""
+
+    async def get(self) -> None:
         self.set_header("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
         self.write(self.host.metrics.render())
         for extra in self.application.settings.get("pipecd_metrics_extra", ()):
-            self.write(extra())
+            text = extra()
+            if inspect.isawaitable(text):
+                text = await text
+            self.write(text)
 
 
 class IndexHandler(PlainHandler):

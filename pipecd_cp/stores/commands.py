@@ -72,3 +72,26 @@ class CommandStore(ModelStore[Command]):
         cmd = await self.update_owned(id, owner, change)
         await self._cache(cmd)
         return cmd
+
+    async def time_out(self, id: str, handled_at: int) -> Command | None:
+        """Ops: mark a command still NOT_HANDLED_YET as TIMEOUT (metadata cleared, `handled_at`),
+        then refresh its cache entry, which PipeCD leaves stale. None when it was handled meanwhile."""
+        class _Handled(Exception):
+            pass
+
+        def change(cmd: Command) -> None:
+            if cmd.status != command_pb2.COMMAND_NOT_HANDLED_YET:
+                raise _Handled()
+            cmd.status, cmd.handled_at = command_pb2.COMMAND_TIMEOUT, handled_at
+            cmd.metadata.clear()
+        try:
+            cmd = await self.update(id, change)
+        except _Handled:
+            return None
+        await self._cache(cmd)
+        return cmd
+
+    async def forget(self, id: str) -> None:
+        """Retention: delete the command and its cache entry."""
+        await self.delete(id)
+        await self.cache.delete(cache_key(id))

@@ -1,0 +1,1 @@
+"""Example third-party ops task for pipecd-cp (see README.md)."""
