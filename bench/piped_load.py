@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import os
 import random
 import re
@@ -52,18 +53,23 @@ def _peak_rss_mb(pid: int) -> float:
 
 
 class Server:
-    def __init__(self, name: str, cmd: list[str], ready: re.Pattern[str]) -> None:
+    def __init__(self, name: str, cmd: list[str], ready: re.Pattern[str], echo_output: bool = False) -> None:
         self.name = name
         self.proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
         self.port = 0
+        self.admin_port = 0
         got = threading.Event()
 
         def pump() -> None:
             assert self.proc.stdout is not None
             for line in self.proc.stdout:
+                if echo_output:
+                    print(f"    [{name}] {line.rstrip()}", flush=True)
                 m = ready.search(line)
                 if m and not got.is_set():
                     self.port = int(m.group(1))
+                    admin = re.search(r"admin=(\d+)", line)
+                    self.admin_port = int(admin.group(1)) if admin else 0
                     got.set()
         threading.Thread(target=pump, daemon=True).start()
         if not got.wait(60):
@@ -206,13 +212,18 @@ async def run_load(port: int, fleet: list[Piped], seconds: float, warmup: bool, 
                 md = (("authorization", f"PIPED-TOKEN quickstart,{p.id},{p.key}"),)
                 await calls[(i % channels, "GetDesiredVersion")](b"", metadata=md, timeout=120)
         await asyncio.gather(*(hello(i, p) for i, p in enumerate(fleet)))
+    # Build every request up front, then keep the load generator's own (large) heap out of its
+    # garbage collector while it measures: its pauses would show up as server latency.
+    mixes = [_requests(p) for p in fleet]
     start = time.monotonic()
     end = start + seconds
+    gc.collect()
+    gc.freeze()
 
     async def piped_loop(i: int, p: Piped) -> None:
         md = (("authorization", f"PIPED-TOKEN quickstart,{p.id},{p.key}"),)
         schedule = [[start + rng.uniform(0, interval), interval, method, body]
-                    for method, interval, body in _requests(p)]
+                    for method, interval, body in mixes[i]]
         while True:
             item = min(schedule, key=lambda s: s[0])
             if item[0] >= end:
@@ -232,6 +243,7 @@ async def run_load(port: int, fleet: list[Piped], seconds: float, warmup: bool, 
             stats.calls += 1
             item[0] += item[1]
     await asyncio.gather(*(piped_loop(i, p) for i, p in enumerate(fleet)))
+    gc.unfreeze()
     for ch in chans:
         await ch.close()
     return stats
@@ -252,6 +264,18 @@ def measure(server: Server, fleet: list[Piped], seconds: float, warmup: bool) ->
     stats = asyncio.run(run_load(server.port, fleet, seconds, False))
     wall = time.monotonic() - t0
     cpu = server.cpu - cpu0
+    if os.environ.get("BENCH_VERBOSE") and server.admin_port:
+        import urllib.request
+        text = urllib.request.urlopen(f"http://127.0.0.1:{server.admin_port}/metrics").read().decode()
+        buckets: dict[float, float] = {}
+        for line in text.splitlines():
+            m = re.match(r'grpc_server_handling_seconds_bucket\{.*grpc_service="grpc.service.pipedservice.PipedService".*le="([^"]+)".*\} (\S+)', line)
+            if m:
+                le = float("inf") if m.group(1) == "+Inf" else float(m.group(1))
+                buckets[le] = buckets.get(le, 0) + float(m.group(2))
+        total = buckets.get(float("inf"), 0)
+        for le in sorted(buckets):
+            print(f"  server-side handling <= {le}s: {buckets[le] / max(total, 1):.4f}")
     if os.environ.get("BENCH_VERBOSE"):
         for method, lat in sorted(stats.by_method.items()):
             print(f"  {server.name:20} {method:45} n={len(lat):6} p50={_pct(lat, .5):7.2f} ms "
@@ -280,7 +304,7 @@ def main() -> None:
                                     "--bind", "127.0.0.1", "--piped-api-port", "0", "--web-api-port", "0",
                                     "--http-port", "0", "--api-port", "0", "--admin-port", "0",
                                     ],
-                re.compile(r"server \| ready piped=(\d+)"))
+                re.compile(r"server \| ready piped=(\d+)"), echo_output=bool(os.environ.get("BENCH_SERVER_LOG")))
     echo = Server("bare grpc.aio echo", [sys.executable, "-m", "bench.piped_load", "--serve-echo", "0"],
                   re.compile(r"echo ready port=(\d+)"))
     try:
