@@ -9,7 +9,7 @@ import pkgutil
 import bench.backends as pkg
 from bench.backends.harness import Result, Unreachable, print_table, run_case
 
-SKIP = {"harness"}
+SKIP = {"harness", "__main__"}
 
 
 async def main() -> None:
