@@ -8,24 +8,20 @@
 """
 from __future__ import annotations
 
-import asyncio
 import json
-import logging
-from collections.abc import Awaitable, Callable
 from datetime import datetime, timezone
-from typing import Annotated, TypeVar
+from typing import Annotated
 
 import typer
 
 from pipecd_cp.app import Host
 from pipecd_cp.auth.credentials import hash_key, new_api_key
 from pipecd_cp.bootstrap import create_project
-from pipecd_cp.cli.common import CacheAddress, ConfigFile, DataDir, EncryptionKeyFile, HostFlags, setup_logging
+from pipecd_cp.cli.common import CacheAddress, ConfigFile, DataDir, EncryptionKeyFile, HostFlags, run_on_host
 from pipecd_cp.domain.pipeds import register_piped
 from pipecd_cp.errors import AlreadyExists, NotFound, PipeCDError
 from pipecd_cp.proto.model import apikey_pb2
 
-T = TypeVar("T")
 CLI_CREATOR = "pipecd-cp-cli"
 
 project_app = typer.Typer(help="Manage datastore projects.", no_args_is_help=True)
@@ -34,20 +30,6 @@ apikey_app = typer.Typer(help="Manage API keys.", no_args_is_help=True)
 
 Project = Annotated[str, typer.Option("--project", help="The project id.")]
 Name = Annotated[str, typer.Option("--name", help="A name for it.")]
-
-
-def _run(flags: HostFlags, action: Callable[[Host], Awaitable[T]]) -> T:
-    setup_logging("warning")
-    logging.getLogger("pipecd_cp").setLevel(logging.WARNING)
-
-    async def main() -> T:
-        host = flags.build()
-        await host.start()
-        try:
-            return await action(host)
-        finally:
-            await host.close()
-    return asyncio.run(main())
 
 
 async def _require_project(host: Host, project_id: str) -> None:
@@ -79,7 +61,7 @@ def project_add(project_id: Annotated[str, typer.Option("--id", help="The new pr
                                         allow_stray_as_viewer=allow_stray_as_viewer)
         except AlreadyExists:
             raise PipeCDError(f"project {project_id!r} already exists") from None
-    username, password = _run(flags, action)
+    username, password = run_on_host(flags, action)
     typer.echo(f"Created project {project_id!r}. Static admin (shown once):")
     typer.echo(f"username: {username}")
     typer.echo(f"password: {password}")
@@ -91,7 +73,7 @@ def project_list(as_json: Annotated[bool, typer.Option("--json")] = False, confi
                  encryption_key_file: EncryptionKeyFile = None) -> None:
     """List the datastore's projects (projects of the config file are not listed, as in PipeCD)."""
     flags = HostFlags(config_file, data_dir, cache_address, encryption_key_file, component="cli")
-    projects = _run(flags, lambda host: host.stores.projects.find_all())
+    projects = run_on_host(flags, lambda host: host.stores.projects.find_all())
     rows = [{"id": p.id, "desc": p.desc, "static_admin_disabled": p.static_admin_disabled,
              "shared_sso_name": p.shared_sso_name,
              "created_at": datetime.fromtimestamp(p.created_at, timezone.utc).isoformat()} for p in projects]
@@ -117,7 +99,7 @@ def piped_register(project: Project, name: Name, desc: Annotated[str, typer.Opti
         await _require_project(host, project)
         piped, key = await register_piped(host.stores, host.runner, project, name, desc, CLI_CREATOR)
         return piped.id, key
-    piped_id, key = _run(flags, action)
+    piped_id, key = run_on_host(flags, action)
     typer.echo(f"Registered piped {name!r} in project {project!r}. The key is shown only once.")
     typer.echo(f"piped-id: {piped_id}")
     typer.echo(f"piped-key: {key}")
@@ -140,6 +122,6 @@ def apikey_create(project: Project, name: Name,
         await host.stores.apikeys.add(apikey_pb2.APIKey(id=key_id, name=name, key_hash=key_hash, project_id=project,
                                                         role=apikey_pb2.APIKey.Role.Value(role), creator=CLI_CREATOR))
         return key_id, key
-    key_id, key = _run(flags, action)
+    key_id, key = run_on_host(flags, action)
     typer.echo(f"Created {role} API key {name!r} ({key_id}) in project {project!r}. It is shown only once:")
     typer.echo(key)

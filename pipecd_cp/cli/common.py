@@ -1,12 +1,14 @@
 """Flags shared by every command that runs on a host (serve, ops, apikey, piped, project)."""
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import sys
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated, Optional, TypeVar
 
 import typer
 
@@ -87,3 +89,21 @@ class HostFlags:
         settings = HostSettings(data_dir=data_dir, cache_address=self.cache_address, encryption_key=key,
                                 io_threads=self.io_threads, component=self.component)
         return Host(config, settings, build_plugin_manager())
+
+
+T = TypeVar("T")
+
+
+def run_on_host(flags: HostFlags, action: Callable[[Host], Awaitable[T]]) -> T:
+    """Start a host from `flags`, run `action` on it, close it: for one-shot commands (logging
+    kept to warnings so the command's own output stays readable)."""
+    setup_logging("warning")
+
+    async def main() -> T:
+        host = flags.build()
+        await host.start()
+        try:
+            return await action(host)
+        finally:
+            await host.close()
+    return asyncio.run(main())

@@ -19,7 +19,7 @@ import typer
 
 from pipecd_cp.app import Host
 from pipecd_cp.cli.common import (CacheAddress, ConfigFile, DataDir, EncryptionKeyFile, HostFlags, IoThreads,
-                                  LogEncoding, LogLevel, setup_logging)
+                                  LogEncoding, LogLevel, run_on_host, setup_logging)
 from pipecd_cp.config.durations import parse_duration
 from pipecd_cp.errors import PipeCDError, PluginError
 from pipecd_cp.ops.attempt import LEASED, UNAVAILABLE
@@ -95,19 +95,6 @@ async def _serve(flags: HostFlags, owner: OwnerAuth | None, options: OpsOptions)
         await host.close()
 
 
-def _quiet_host(flags: HostFlags, action: Any) -> Any:
-    setup_logging("warning")
-
-    async def main() -> Any:
-        host = flags.build()
-        await host.start()
-        try:
-            return await action(host)
-        finally:
-            await host.close()
-    return asyncio.run(main())
-
-
 def _unknown(name: str) -> PipeCDError:
     names = installed_names()
     return PluginError(f"unknown ops task {name!r}; installed: {', '.join(names) or 'none'}")
@@ -139,7 +126,7 @@ def run_cmd(task: Annotated[str, typer.Argument(help="The task's name (see: pipe
         await scheduler.prepare()
         return await scheduler.runner.run(st, slot=None, manual=True, dry_run=dry_run,
                                           leased=not st.startup), st
-    result, st = _quiet_host(flags, action)
+    result, st = run_on_host(flags, action)
     if result.outcome == LEASED:
         raise PipeCDError(f"{task} is running elsewhere right now (its lease is held); try again later")
     if result.outcome == UNAVAILABLE:
@@ -184,7 +171,7 @@ def list_cmd(as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")
                 "last_error": s.last_error if s else "", "failures": s.failures if s else 0,
                 "running_on": running, "next_run_at": _next_run(st, s, now)})
         return rows
-    rows = _quiet_host(flags, action)
+    rows = run_on_host(flags, action)
     if as_json:
         typer.echo(json.dumps(rows, indent=2))
         return

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import signal
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -23,7 +22,7 @@ from pipecd_cp.ops.clock import Clock, SystemClock
 from pipecd_cp.ops.metrics import scrape_extras
 from pipecd_cp.ops.registry import ScheduledTask, resolve_all
 from pipecd_cp.ops.scheduler import Scheduler
-from pipecd_cp.server.process import Listener, ServeOptions, ServerProcess
+from pipecd_cp.server.process import Listener, ServeOptions, ServerProcess, run_until_signalled
 
 if TYPE_CHECKING:
     from pipecd_cp.app import Host
@@ -78,13 +77,4 @@ class OpsProcess:
 
     async def run(self) -> None:
         """Start, run until SIGTERM or SIGINT, then stop within the grace period."""
-        loop = asyncio.get_running_loop()
-        for sig in (signal.SIGTERM, signal.SIGINT):
-            loop.add_signal_handler(sig, self.request_stop)
-        try:
-            await self.start()
-            await self._stop.wait()
-        finally:
-            await self.stop()
-            for sig in (signal.SIGTERM, signal.SIGINT):
-                loop.remove_signal_handler(sig)
+        await run_until_signalled(self.start, self.stop, self._stop)

@@ -10,7 +10,7 @@ import logging
 import signal
 import ssl
 import time
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -143,14 +143,23 @@ class ServerProcess:
 
     async def run(self) -> None:
         """Start, serve until SIGTERM or SIGINT, then drain and stop."""
-        loop = asyncio.get_running_loop()
-        for sig in (signal.SIGTERM, signal.SIGINT):
-            loop.add_signal_handler(sig, self.request_stop)
-        try:
-            await self.start()
-            await self.wait()
+        async def stop() -> None:
             log.info("server | stopping: draining for up to %.0fs", self.options.grace_period)
-        finally:
             await self.stop()
-            for sig in (signal.SIGTERM, signal.SIGINT):
-                loop.remove_signal_handler(sig)
+        await run_until_signalled(self.start, stop, self._stop)
+
+
+async def run_until_signalled(start: Callable[[], Awaitable[None]], stop: Callable[[], Awaitable[None]],
+                              stopped: asyncio.Event) -> None:
+    """Run a process's main phase: SIGTERM and SIGINT set `stopped`; `start`, wait for it, then
+    `stop` (also when `start` or the wait fails). The signal handlers are removed afterwards."""
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, stopped.set)
+    try:
+        await start()
+        await stopped.wait()
+    finally:
+        await stop()
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            loop.remove_signal_handler(sig)
