@@ -18,11 +18,10 @@ import tornado.web
 
 from pipecd_cp.bootstrap import create_project, generate_password, hash_password
 from pipecd_cp.domain.insights import KIND_LABEL, STATUS_LABEL, application_counts
-from pipecd_cp.errors import AlreadyExists, InvalidArgument, NotFound, PipeCDError
+from pipecd_cp.errors import AlreadyExists, InvalidArgument, NotFound
 from pipecd_cp.ops.ownerpage.auth import COOKIE, SESSION_DAYS, STATE_KEY, OwnerAuth
 from pipecd_cp.ops.ownerpage.templates import loader
 from pipecd_cp.proto.model import project_pb2
-from pipecd_cp.server.errormap import http_status
 from pipecd_cp.server.http.base import BaseHandler
 
 log = logging.getLogger("pipecd_cp.ops.ownerpage")
@@ -91,14 +90,7 @@ class OwnerHandler(BaseHandler):
             raise tornado.web.HTTPError(401, "sign in first")
 
     def write_error(self, status_code: int, **kwargs: Any) -> None:
-        exc = kwargs.get("exc_info", (None, None, None))[1]
-        message = self._reason
-        if isinstance(exc, PipeCDError):
-            status_code = http_status(exc)
-            self.set_status(status_code)
-            message = exc.message if status_code < 500 else "internal error"
-        elif isinstance(exc, tornado.web.HTTPError) and exc.log_message and status_code < 500:
-            message = exc.log_message
+        status_code, message = self.error_answer(status_code, kwargs)
         self.render("error.html", code=status_code, reason=self._reason, message=message)
 
     def no_store(self) -> None:

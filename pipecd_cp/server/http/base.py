@@ -69,6 +69,19 @@ class BaseHandler(tornado.web.RequestHandler):
             self.application.settings["pipecd_inflight"].count -= 1
             self._counted = False
 
+    def error_answer(self, status_code: int, kwargs: dict[str, Any]) -> tuple[int, str]:
+        """The status and client-safe message for an error being written (`write_error`'s
+        arguments): pipecd-cp errors map through `errormap`; 5xx details never reach the client."""
+        exc = kwargs.get("exc_info", (None, None, None))[1]
+        message = self._reason
+        if isinstance(exc, PipeCDError):
+            status_code = http_status(exc)
+            self.set_status(status_code)
+            message = exc.message if status_code < 500 else "internal error"
+        elif isinstance(exc, tornado.web.HTTPError) and exc.log_message and status_code < 500:
+            message = exc.log_message
+        return status_code, message
+
     def log_exception(self, typ: Any, value: Any, tb: Any) -> None:
         if isinstance(value, (tornado.web.HTTPError, PipeCDError)) and http_status(value) < 500:
             return
@@ -79,14 +92,7 @@ class APIHandler(BaseHandler):
     """A handler whose errors are always JSON: `{"error": "...", "code": 400}`."""
 
     def write_error(self, status_code: int, **kwargs: Any) -> None:
-        exc = kwargs.get("exc_info", (None, None, None))[1]
-        message = self._reason
-        if isinstance(exc, PipeCDError):
-            status_code = http_status(exc)
-            self.set_status(status_code)
-            message = exc.message if status_code < 500 else "internal error"
-        elif isinstance(exc, tornado.web.HTTPError) and exc.log_message and status_code < 500:
-            message = exc.log_message
+        status_code, message = self.error_answer(status_code, kwargs)
         self.set_header("Content-Type", "application/json; charset=utf-8")
         self.finish(json.dumps({"error": message, "code": status_code}))
 
