@@ -39,6 +39,7 @@ DEFAULT_DATASTORE = "sqlite"
 DEFAULT_FILESTORE = "local"
 DEFAULT_CACHE = "memory"
 REDIS = "redis"
+TASK_STOP_TIMEOUT = 10.0
 
 
 @dataclass
@@ -51,6 +52,8 @@ class HostSettings:
     io_threads: int = 16
     clock: Callable[[], float] = time.time
     component: str = "server"
+    #: `--insecure-cookie`: session cookies without `Secure` (plain-HTTP set-ups only).
+    insecure_cookie: bool = False
 
 
 @dataclass
@@ -190,7 +193,10 @@ class Host:
         for task in self._tasks:
             task.cancel()
         if self._tasks:
-            await asyncio.gather(*self._tasks, return_exceptions=True)
+            # Bounded: a task that swallows its cancellation must not hang shutdown forever.
+            _, stuck = await asyncio.wait(self._tasks, timeout=TASK_STOP_TIMEOUT)
+            for task in stuck:
+                log.error("host | background task %s did not stop within %.0fs", task.get_name(), TASK_STOP_TIMEOUT)
         self._tasks.clear()
         if self.started:
             await call_async(self.pm, "pipecd_cp_shutdown", swallow=True, host=self)

@@ -74,7 +74,7 @@ def serve(
 
 async def _serve(flags: HostFlags, options: ServeOptions, insecure_cookie: bool) -> None:
     host = flags.build()
-    host.state["insecure_cookie"] = insecure_cookie
+    host.settings.insecure_cookie = insecure_cookie
     await host.start()
     # Everything allocated at start-up lives as long as the process: keep it out of the GC's
     # scans, and collect the young generation less often (fewer pauses on the request path).

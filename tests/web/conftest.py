@@ -61,7 +61,7 @@ async def web_server(tmp_path: Path) -> AsyncIterator[Factory]:
         data = tmp_path / f"data{len(started)}"
         host = Host(config, HostSettings(data_dir=data, encryption_key=KEY, clock=lambda: clock[0]),
                     build_plugin_manager(env={}))
-        host.state["insecure_cookie"] = insecure_cookie
+        host.settings.insecure_cookie = insecure_cookie
         await host.start()
         passwords = {}
         for project in (PROJECT, OTHER):

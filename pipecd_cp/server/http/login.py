@@ -117,7 +117,7 @@ class AuthHandler(BaseHandler):
 
     @property
     def secure(self) -> bool:
-        return not self.host.state.get("insecure_cookie", False)
+        return not self.host.settings.insecure_cookie
 
     @property
     def login(self) -> LoginState:
