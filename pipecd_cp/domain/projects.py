@@ -8,6 +8,7 @@
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from pipecd_cp.auth.aes import SecretBox
@@ -49,8 +50,8 @@ def refuse_config_project(spec: ControlPlaneSpec, project_id: str) -> None:
         raise FailedPrecondition(DEBUG_PROJECT)
 
 
-def encrypt_sso(box: SecretBox, sso: ppb.ProjectSSOConfig) -> ppb.ProjectSSOConfig:
-    """A copy with every non-empty client id and secret encrypted."""
+def _map_sso_secrets(sso: ppb.ProjectSSOConfig, transform: Callable[[str], str]) -> ppb.ProjectSSOConfig:
+    """A copy with `transform` applied to every non-empty client id and secret of every provider."""
     out = ppb.ProjectSSOConfig()
     out.CopyFrom(sso)
     for name in SSO_BLOCKS:
@@ -58,21 +59,18 @@ def encrypt_sso(box: SecretBox, sso: ppb.ProjectSSOConfig) -> ppb.ProjectSSOConf
             block = getattr(out, name)
             for field in ("client_id", "client_secret"):
                 if getattr(block, field):
-                    setattr(block, field, box.encrypt(getattr(block, field)))
+                    setattr(block, field, transform(getattr(block, field)))
     return out
+
+
+def encrypt_sso(box: SecretBox, sso: ppb.ProjectSSOConfig) -> ppb.ProjectSSOConfig:
+    """A copy with every non-empty client id and secret encrypted."""
+    return _map_sso_secrets(sso, box.encrypt)
 
 
 def decrypt_sso(box: SecretBox, sso: ppb.ProjectSSOConfig) -> ppb.ProjectSSOConfig:
     """The inverse of `encrypt_sso`; `FailedPrecondition` when a value does not decrypt."""
-    out = ppb.ProjectSSOConfig()
-    out.CopyFrom(sso)
-    for name in SSO_BLOCKS:
-        if out.HasField(name):
-            block = getattr(out, name)
-            for field in ("client_id", "client_secret"):
-                if getattr(block, field):
-                    setattr(block, field, box.decrypt(getattr(block, field)))
-    return out
+    return _map_sso_secrets(sso, box.decrypt)
 
 
 async def sso_project(stores: Stores, spec: ControlPlaneSpec, box: SecretBox,
