@@ -10,7 +10,7 @@ from collections import OrderedDict
 from collections.abc import Callable
 
 from pipecd_cp.stores import Stores
-from pipecd_cp.stores.model import Owner
+from pipecd_cp.stores.model import ModelStore, Owner
 
 APP_TTL = 10.0
 DEPLOYMENT_TTL = 3600.0
@@ -38,17 +38,16 @@ class Ownership:
 
     async def application(self, app_id: str, owner: Owner) -> None:
         """Raise NotFound / PermissionDenied unless `owner` may touch the application."""
-        known = self._get("app", app_id)
-        if known is None:
-            app = await self.stores.applications.get(app_id)
-            known = (app.project_id, app.piped_id)
-            self._put("app", app_id, *known, APP_TTL)
-        owner.check("Application", app_id, *known)
+        await self._check("app", self.stores.applications, app_id, owner, APP_TTL)
 
     async def deployment(self, deployment_id: str, owner: Owner) -> None:
-        known = self._get("dep", deployment_id)
+        """Raise NotFound / PermissionDenied unless `owner` may touch the deployment."""
+        await self._check("dep", self.stores.deployments, deployment_id, owner, DEPLOYMENT_TTL)
+
+    async def _check(self, key: str, store: ModelStore, id: str, owner: Owner, ttl: float) -> None:  # type: ignore[type-arg]
+        known = self._get(key, id)
         if known is None:
-            dep = await self.stores.deployments.get(deployment_id)
-            known = (dep.project_id, dep.piped_id)
-            self._put("dep", deployment_id, *known, DEPLOYMENT_TTL)
-        owner.check("Deployment", deployment_id, *known)
+            entity = await store.get(id)
+            known = (entity.project_id, entity.piped_id)
+            self._put(key, id, *known, ttl)
+        owner.check(store.kind, id, *known)
